@@ -14,6 +14,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -43,8 +44,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _choices(question: Question) -> list[tuple[str, str]]:
-    return [(option.value, option.label) for option in question.options]
+def _choices(question: Question) -> list[SelectChoice]:
+    return [SelectChoice(option.value, option.label) for option in question.options]
 
 
 def _answer_field(question: Question) -> Field:
@@ -132,7 +133,7 @@ def build_section_form(questions: Sequence[Question]) -> type[SectionFormBase]:
         fields[names["version"]] = HiddenField(validators=[_version_check])
         fields[names["resolve"]] = RadioField(
             "Which answer to keep?",
-            choices=[("mine", "Mine"), ("theirs", "Theirs")],
+            choices=[SelectChoice("mine", "Mine"), SelectChoice("theirs", "Theirs")],
             validators=[Optional()],
         )
     return type("SectionForm", (SectionFormBase,), fields)
@@ -143,8 +144,8 @@ class NewAssessmentForm(FlaskForm):
     profile = RadioField(
         "Who is assessing",
         choices=[
-            ("state", "A State (ministry, competent authority, 1540 point of contact)"),
-            ("operator", "A nuclear operator (licence holder)"),
+            SelectChoice("state", "A State (ministry, competent authority, 1540 point of contact)"),
+            SelectChoice("operator", "A nuclear operator (licence holder)"),
         ],
         validators=[DataRequired(message="Choose who is assessing.")],
     )

@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from ..access import (
     assessment_or_404,
@@ -54,7 +55,9 @@ def new():
         .order_by(Assessment.updated_at.desc())
         .limit(200)
     ).all()
-    form.baseline.choices = [(0, "None")] + [(row.id, row.title) for row in previous]
+    form.baseline.choices = [SelectChoice("0", "None")] + [
+        SelectChoice(str(row.id), row.title) for row in previous
+    ]
     if form.validate_on_submit():
         assessment = create_assessment(
             current_bank(),
