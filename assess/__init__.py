@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from .config import PROJECT_ROOT, default_config
 
@@ -40,12 +40,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please log in to continue."
     login_manager.session_protection = "basic"
 
-    from . import auth, dashboard, errors, security, wizard
+    from . import auth, dashboard, errors, reports, security, wizard
     from .cli import register_cli
+    from .reporting import bp as reporting_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(wizard.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(reporting_bp)
     errors.register(app)
     security.register(app)
     register_cli(app)
@@ -63,11 +66,20 @@ def _tune_database(engine: Any) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not the driver, starts transactions (see _on_begin).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A request that writes takes the write lock at once: a deferred transaction that
+        # upgrades from reading to writing fails with "database is locked" instead of waiting.
+        writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -36,6 +36,7 @@ from .bank import Question
 NOTE_MAX = 200_000
 EVIDENCE_MAX = 5_000
 TEXT_ANSWER_MAX = 50_000
+VERSION_PATTERN = re.compile(r"^\d{1,9}(\.[0-9a-f]{0,64})?$")
 NUMBER_PATTERN = re.compile(r"^-?\d{1,15}([.,]\d{1,6})?$")
 
 
@@ -105,10 +106,11 @@ class SectionFormBase(FlaskForm):
         """Return the trimmed note or evidence submitted for the question."""
         return (self[field_names(question.id)[part]].data or "").strip()
 
-    def seen_version(self, question: Question) -> int:
-        """Return the answer version the page was showing when it was loaded."""
-        raw = self[field_names(question.id)["version"]].data or "0"
-        return int(raw) if str(raw).isdigit() else -1
+    def seen(self, question: Question) -> tuple[int, str]:
+        """Return (answer version, answer digest) the page showed when it was loaded."""
+        raw = str(self[field_names(question.id)["version"]].data or "0")
+        version, _, digest = raw.partition(".")
+        return (int(version) if version.isdigit() else -1), digest
 
     def keeps_theirs(self, question: Question) -> bool:
         """Return whether the user chose the other person's answer in a conflict."""
@@ -116,7 +118,7 @@ class SectionFormBase(FlaskForm):
 
 
 def _version_check(form: Any, field: Field) -> None:
-    if field.data and not str(field.data).isdigit():
+    if field.data and not VERSION_PATTERN.match(str(field.data)):
         raise ValidationError("This page is out of date. Reload it and try again.")
 
 

@@ -144,6 +144,10 @@ class Answer(db.Model):
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
     updated_by: Mapped[User | None] = relationship()
 
+    # Every UPDATE checks the version it read: a concurrent save raises StaleDataError
+    # instead of silently overwriting (the stale-page rule, enforced by the database).
+    __mapper_args__ = {"version_id_col": version}
+
 
 class AnswerChange(db.Model):
     """One change of one answer: who, when, the old and the new value."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +25,7 @@ class Submitted:
     note: str
     evidence: str
     seen_version: int
+    seen_digest: str = ""  # answer_digest() of what the page showed; "" if unknown
     keep_theirs: bool = False
 
 
@@ -75,6 +78,27 @@ def refresh_summary(bank: Bank, assessment: Assessment, answers: Iterable[Answer
     return card
 
 
+def answer_digest(value: Any, note: str, evidence: str) -> str:
+    """Return a short fingerprint of an answer as shown on a page (to tell what a user changed)."""
+    shown = to_answer_value(value)
+    payload = json.dumps(
+        [list(shown) if isinstance(shown, tuple) else shown, note or "", evidence or ""]
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def stored_digest(answer: Answer | None) -> str:
+    """Return answer_digest() of a stored answer (of an empty one for None)."""
+    if answer is None:
+        return answer_digest(None, "", "")
+    return answer_digest(answer.value, answer.note, answer.evidence)
+
+
+def submitted_digest(item: Submitted) -> str:
+    """Return answer_digest() of what a user submitted."""
+    return answer_digest(item.value, item.note, item.evidence)
+
+
 def _same(answer: Answer | None, item: Submitted) -> bool:
     if answer is None:
         return item.value is None and not item.note and not item.evidence
@@ -111,6 +135,8 @@ def save_answers(
         existing = answers.get(item.question_id)
         if item.keep_theirs or _same(existing, item):
             continue
+        if item.seen_digest and item.seen_digest == submitted_digest(item):
+            continue  # left as the page showed it: someone else's newer answer stands
         current_version = existing.version if existing is not None else 0
         if current_version != item.seen_version and existing is not None:
             question = bank.question(item.question_id)
@@ -119,13 +145,12 @@ def save_answers(
             continue
         old = _snapshot(existing)
         if existing is None:
-            existing = Answer(assessment_id=assessment.id, question_id=item.question_id, version=0)
+            existing = Answer(assessment_id=assessment.id, question_id=item.question_id)
             db.session.add(existing)
             answers[item.question_id] = existing
         existing.value = item.value
         existing.note = item.note
         existing.evidence = item.evidence
-        existing.version = current_version + 1
         existing.updated_at = now
         existing.updated_by_id = user.id
         db.session.add(
@@ -140,10 +165,12 @@ def save_answers(
         )
         changed = True
     if changed:
-        assessment.revision = (assessment.revision or 0) + 1
+        db.session.flush()
+        refresh_summary(bank, assessment, answers.values())
+        # An SQL increment, so that concurrent saves never lose a revision (the PDF cache key).
+        assessment.revision = Assessment.revision + 1
         assessment.updated_at = now
         assessment.updated_by_id = user.id
-        refresh_summary(bank, assessment, answers.values())
     return conflicts
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-VERSION_FIELD = re.compile(r'name="version-([A-Z0-9-]+)" type="hidden" value="(-?\d*)"')
+VERSION_FIELD = re.compile(r'name="version-([A-Z0-9-]+)" type="hidden" value="([0-9a-f.]*)"')
 
 
 def create_assessment(

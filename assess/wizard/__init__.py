@@ -8,6 +8,8 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from ..access import (
@@ -28,6 +30,7 @@ from ..operations import (
     answer_values,
     answers_by_question,
     create_assessment,
+    stored_digest,
 )
 from ..operations import save_answers as store_answers
 from .progress import resume_section, review, section_progress
@@ -105,10 +108,14 @@ def _question_views(bank, assessment, section, answers, values) -> list[Question
     ]
 
 
+def _version_token(answer: Answer | None) -> str:
+    return f"{answer.version if answer else 0}.{stored_digest(answer)}"
+
+
 def _formdata_from_answers(form, views: list[QuestionView]) -> None:
     for view in views:
         answer = view.answer
-        form[view.names["version"]].data = str(answer.version if answer else 0)
+        form[view.names["version"]].data = _version_token(answer)
         if answer is None:
             continue
         field = form[view.names["answer"]]
@@ -149,14 +156,13 @@ def section(assessment_id: int, section_id: str):
                     value=form.answer_value(v.question),
                     note=form.text_of(v.question, "note"),
                     evidence=form.text_of(v.question, "evidence"),
-                    seen_version=form.seen_version(v.question),
+                    seen_version=form.seen(v.question)[0],
+                    seen_digest=form.seen(v.question)[1],
                     keep_theirs=form.keeps_theirs(v.question),
                 )
                 for v in views
             ]
-            conflicts = store_answers(bank, assessment, submitted, current_user, answers)
-            assessment.last_section = current.id
-            db.session.commit()
+            conflicts = _save(bank, assessment, current.id, submitted, answers)
             values = answer_values(answers_by_question(assessment).values())
             if not conflicts:
                 return _after_save(assessment, form, sections, current, views, bank, values)
@@ -169,7 +175,7 @@ def section(assessment_id: int, section_id: str):
             views = _question_views(bank, assessment, current, answers, values)
             for conflict in conflicts:
                 names = field_names(conflict.question.id)
-                form[names["version"]].data = str(conflict.theirs.version)
+                form[names["version"]].data = _version_token(conflict.theirs)
                 form[names["resolve"]].data = "mine"
         else:
             flash("Some answers need correcting. Nothing on this page was saved yet.", "error")
@@ -193,6 +199,20 @@ def section(assessment_id: int, section_id: str):
             if bank.question(qid) is not None and bank.question(qid).section != current.id
         },
     )
+
+
+def _save(bank, assessment, section_id, submitted, answers) -> list[Conflict]:
+    """Save and commit; when a concurrent save wins the race, retry so it shows as a conflict."""
+    for _attempt in range(3):
+        try:
+            conflicts = store_answers(bank, assessment, submitted, current_user, answers)
+            assessment.last_section = section_id
+            db.session.commit()
+            return conflicts
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+            answers = answers_by_question(assessment)
+    abort(503)
 
 
 def _after_save(assessment, form, sections, current, views, bank, values):
