@@ -40,15 +40,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please log in to continue."
     login_manager.session_protection = "basic"
 
-    from . import auth, dashboard, errors, reports, security, wizard
+    from . import audit, auth, dashboard, errors, organisation, security, wizard
     from .cli import register_cli
-    from .reporting import bp as reporting_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(wizard.bp)
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(reporting_bp)
+    app.register_blueprint(organisation.bp)
+    app.register_blueprint(audit.bp)
     errors.register(app)
     security.register(app)
     register_cli(app)
