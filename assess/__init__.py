@@ -40,12 +40,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.login_message = "Please log in to continue."
     login_manager.session_protection = "basic"
 
-    from . import audit, auth, dashboard, errors, organisation, security, wizard
+    from . import audit, auth, dashboard, errors, organisation, reports, security, wizard
     from .cli import register_cli
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(wizard.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(organisation.bp)
     app.register_blueprint(audit.bp)
     errors.register(app)

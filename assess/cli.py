@@ -147,8 +147,9 @@ def bank_dump() -> None:
 
 def _commands() -> list[click.Command]:
     from .cli_assessments import COMMANDS
+    from .reports.cli import report_command
 
-    return [init_command, user_group, bank_group, *COMMANDS]
+    return [init_command, user_group, bank_group, *COMMANDS, report_command]
 
 
 def register_cli(app: Flask) -> None:
