@@ -33,6 +33,7 @@ from ..operations import (
     stored_digest,
 )
 from ..operations import save_answers as store_answers
+from ..reporting import reporting_summary
 from .progress import resume_section, review, section_progress
 
 bp = Blueprint("wizard", __name__, url_prefix="/assessments")
@@ -96,6 +97,7 @@ def overview(assessment_id: int):
         answered=answered,
         applicable=applicable,
         resume=resume_section(bank, assessment.profile, values, assessment.last_section),
+        reporting_summary=reporting_summary(assessment, values),
         can_edit=has_role("editor") and assessment.status == "draft",
     )
 
