@@ -42,13 +42,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import audit, auth, dashboard, errors, organisation, reports, security, wizard
     from .cli import register_cli
+    from .comparison import bp as compare_bp
     from .reporting import bp as reporting_bp
+    from .transfer.views import bp as transfer_bp
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(dashboard.bp)
     app.register_blueprint(wizard.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(reporting_bp)
+    app.register_blueprint(compare_bp)
+    app.register_blueprint(transfer_bp)
     app.register_blueprint(organisation.bp)
     app.register_blueprint(audit.bp)
     errors.register(app)

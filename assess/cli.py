@@ -147,10 +147,19 @@ def bank_dump() -> None:
 
 def _commands() -> list[click.Command]:
     from .cli_assessments import COMMANDS
+    from .cli_transfer import TRANSFER_COMMANDS
     from .reporting.cli import reporting_command
     from .reports.cli import report_command
 
-    return [init_command, user_group, bank_group, *COMMANDS, report_command, reporting_command]
+    return [
+        init_command,
+        user_group,
+        bank_group,
+        *COMMANDS,
+        report_command,
+        reporting_command,
+        *TRANSFER_COMMANDS,
+    ]
 
 
 def register_cli(app: Flask) -> None:
