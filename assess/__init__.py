@@ -27,7 +27,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .bank import load_bank_cached
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .passwords import configure_hashing
 
+    configure_hashing(app.config["ARGON2_TIME_COST"], app.config["ARGON2_MEMORY_KIB"])
     app.extensions["assess.bank"] = load_bank_cached(app.config["QUESTIONS_DIR"])
     db.init_app(app)
     with app.app_context():

@@ -56,6 +56,9 @@ def default_config(instance_path: Path) -> dict[str, object]:
             minutes=int(os.environ.get("ASSESS_SESSION_MINUTES", 8 * 60))
         ),
         "PASSWORD_MIN_LENGTH": int(os.environ.get("ASSESS_PASSWORD_MIN_LENGTH", 12)),
+        # Argon2id cost: the library's defaults (3 passes over 64 MiB) unless tuned.
+        "ARGON2_TIME_COST": int(os.environ.get("ASSESS_ARGON2_TIME_COST", 3)),
+        "ARGON2_MEMORY_KIB": int(os.environ.get("ASSESS_ARGON2_MEMORY_KIB", 65536)),
         "RATELIMIT_STORAGE_URI": os.environ.get("ASSESS_RATELIMIT_STORAGE", "memory://"),
         "RATELIMIT_ENABLED": not _env_bool("ASSESS_RATELIMIT_DISABLED"),
         "LOGIN_RATE_LIMIT": os.environ.get("ASSESS_LOGIN_RATE_LIMIT", "10 per 5 minutes"),

@@ -12,6 +12,14 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
+def configure_hashing(time_cost: int, memory_kib: int) -> None:
+    """Set the Argon2id cost for new hashes (existing hashes keep verifying with their own)."""
+    global _hasher, _DUMMY_HASH
+    if (_hasher.time_cost, _hasher.memory_cost) != (time_cost, memory_kib):
+        _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
 def hash_password(password: str) -> str:
     """Return an Argon2id hash of the password."""
     return _hasher.hash(password)

@@ -51,6 +51,9 @@ def _config(database_url: str, pdf_dir: Path, **extra: object) -> dict[str, obje
         "PDF_CACHE_DIR": str(pdf_dir),
         "QUESTIONS_DIR": str(ROOT / "questions"),
         "PASSWORD_MIN_LENGTH": 12,
+        # Cheap hashing keeps the suite fast; production keeps the memory-hard default.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_KIB": 1024,
     }
     config.update(extra)
     return config
