@@ -34,9 +34,12 @@ from ..operations import (
 )
 from ..operations import save_answers as store_answers
 from ..reporting import reporting_summary
+from .fragments import option_inputs, question_intro
 from .progress import resume_section, review, section_progress
 
 bp = Blueprint("wizard", __name__, url_prefix="/assessments")
+bp.add_app_template_global(question_intro)
+bp.add_app_template_global(option_inputs)
 
 
 @dataclass(frozen=True)
