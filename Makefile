@@ -31,6 +31,8 @@ serve: $(STAMP)
 test: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r assess
+	$(VENV)/bin/assess bank check
 	$(PY) -m pytest
 
 bench: $(TEST_STAMP)
@@ -41,7 +43,7 @@ screenshots: $(TEST_STAMP)
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/bandit -q -r assess -c pyproject.toml
+	$(VENV)/bin/bandit -q -r assess
 
 format: $(TEST_STAMP)
 	$(VENV)/bin/ruff format .

@@ -67,7 +67,8 @@ class Condition:
             return all(child.holds(answers) for child in self.children)
         if self.kind == "any":
             return any(child.holds(answers) for child in self.children)
-        assert self.question is not None
+        if self.question is None:
+            raise ValueError(f"a '{self.kind}' condition names no question")
         answer = answers.get(self.question)
         chosen = set(answer) if isinstance(answer, tuple) else ({answer} if answer else set())
         if self.kind == "in":

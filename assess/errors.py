@@ -23,18 +23,18 @@ def register(app: Flask) -> None:
     """Install handlers that render templates/error.html for HTTP and unexpected errors."""
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # noqa: ANN202
+    def csrf_error(error: CSRFError):
         message = "Your form expired or was sent from elsewhere. Go back, reload and try again."
         return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # noqa: ANN202
+    def http_error(error: HTTPException):
         code = error.code or 500
         message = MESSAGES.get(code, error.description or "Something went wrong.")
         return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):  # noqa: ANN202
+    def unexpected_error(error: Exception):
         db.session.rollback()
         app.logger.exception("Unhandled error", exc_info=error)
         message = "Something went wrong on our side. Nothing you entered on this page was saved."

@@ -140,7 +140,8 @@ def save_answers(
         current_version = existing.version if existing is not None else 0
         if current_version != item.seen_version and existing is not None:
             question = bank.question(item.question_id)
-            assert question is not None
+            if question is None:
+                raise LookupError(f"no question {item.question_id} in bank {bank.version}")
             conflicts.append(Conflict(question, item, existing))
             continue
         old = _snapshot(existing)

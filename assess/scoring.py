@@ -353,7 +353,8 @@ def question_score(question: Question, value: object) -> QuestionScore:
         got = math.fsum(o.score for o in question.options if o.score and o.value in chosen)
         return min(1.0, got / total)
     option = question.option(normal)
-    assert option is not None
+    if option is None:  # valid_answer() only returns values that are options
+        raise LookupError(f"{normal!r} is not an option of {question.id}")
     return NA if option.score is None else option.score
 
 

@@ -172,7 +172,8 @@ def build_report(
     def line_of(question_id: str) -> AnswerLine:
         if question_id not in lines:  # scored though not asked of the profile: show it anyway
             question = bank.question(question_id)
-            assert question is not None
+            if question is None:
+                raise LookupError(f"no question {question_id} in bank {bank.version}")
             lines[question_id] = _answer_line(question, answers.get(question_id), True)
         return lines[question_id]
 

@@ -64,7 +64,7 @@ def option_inputs(question: Question, current: str | Iterable[str] | None) -> Ma
     else:
         chosen = set(current)
     # Every piece was escaped when the cache was built (see _option_parts).
-    return Markup(  # noqa: S704
+    return Markup(  # noqa: S704  # nosec B704
         "\n".join(
             before + (" checked" if value in chosen else "") + after
             for value, before, after in _option_parts(question)
