@@ -1,11 +1,14 @@
-"""`make bench`: measure the gap report on the full bank with every question answered.
+"""`make bench`: the gap report on the full bank, then the app under load.
 
 A script, not a test. It builds a temporary app (SQLite in a temporary folder), an
 assessment answering every question of the State profile, and prints in one run:
 
 - report time (the whole route: data + template + PDF) / WeasyPrint alone on the same HTML,
 - cached download / uncached download,
-- peak memory of one report, measured in a fresh subprocess.
+- peak memory of one report, measured in a fresh subprocess,
+
+then the load part (bench/load.py: gunicorn and wrk), and writes everything with the
+date, machine and command into BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import platform
 import random
 import resource
 import subprocess
@@ -20,6 +25,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask  # noqa: E402
+
+from bench.load import bench_load, print_load  # noqa: E402
 
 PASSWORD = "bench password 12345"
 EMAIL = "bench@example.org"
@@ -223,28 +231,60 @@ def bench_report_memory() -> dict[str, float]:
     return {"baseline_mb": numbers["before_kb"] / 1024, "peak_mb": numbers["peak_kb"] / 1024}
 
 
-def main() -> None:
-    """Run every benchmark and print the results with their targets."""
+def report_lines() -> list[str]:
+    """Run the report benchmarks; return the lines printed."""
     memory = bench_report_memory()  # first, while this process is still small
     report = bench_report()
     ok = "ok" if report["report_ratio"] <= REPORT_TARGET else "OVER TARGET"
-    print(f"Gap report, full bank, every question answered ({report['pages']} pages):")
-    print(
+    cache_ok = "ok" if report["cache_ratio"] <= CACHE_TARGET else "OVER TARGET"
+    lines = [
+        f"Gap report, full bank, every question answered ({report['pages']} pages):",
         f"  report time / WeasyPrint alone: {report['report_ratio']:.3f} "
         f"(target <= {REPORT_TARGET}) {ok}  "
-        f"[{report['route_s']:.2f} s / {report['weasyprint_s']:.2f} s]"
-    )
-    ok = "ok" if report["cache_ratio"] <= CACHE_TARGET else "OVER TARGET"
-    print(
+        f"[{report['route_s']:.2f} s / {report['weasyprint_s']:.2f} s]",
         f"  cached / uncached download:     {report['cache_ratio']:.4f} "
-        f"(target <= {CACHE_TARGET}) {ok}  "
-        f"[{report['cached_s'] * 1000:.1f} ms / {report['route_s']:.2f} s]"
-    )
-    print(
+        f"(target <= {CACHE_TARGET}) {cache_ok}  "
+        f"[{report['cached_s'] * 1000:.1f} ms / {report['route_s']:.2f} s]",
         f"  peak memory of a report:        {memory['peak_mb']:.0f} MB resident "
         f"(+{memory['peak_mb'] - memory['baseline_mb']:.0f} MB over the "
-        f"{memory['baseline_mb']:.0f} MB of the process before the report)"
+        f"{memory['baseline_mb']:.0f} MB of the process before the report)",
+    ]
+    for line in lines:
+        print(line, flush=True)
+    return lines
+
+
+def machine() -> str:
+    """Describe the machine the numbers were measured on."""
+    memory_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
     )
+    load = os.getloadavg()[0]
+    return (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"{memory_kb / 1024 / 1024:.0f} GiB, Python {platform.python_version()}, "
+        f"load average {load:.1f} at the start"
+    )
+
+
+def main() -> None:
+    """Run every benchmark, print the results with their targets, write BENCHMARKS.md."""
+    started = datetime.now(UTC)
+    where = machine()
+    lines = report_lines()
+    print("Load (gunicorn, 2 workers, wrk on loopback):", flush=True)
+    lines += ["", "Load (gunicorn, 2 workers, wrk 15 s per URL on loopback):"]
+    lines += ["  " + line for line in print_load(bench_load())]
+    body = "\n".join(lines)
+    (ROOT / "BENCHMARKS.md").write_text(
+        "# Benchmarks\n\n"
+        "Written by `make bench` (`bench/run.py`); every ratio is measured in one run.\n\n"
+        f"- date: {started:%Y-%m-%d %H:%M} UTC\n- machine: {where}\n- command: `make bench`\n\n"
+        f"```\n{body}\n```\n"
+    )
+    print(f"Written to {ROOT / 'BENCHMARKS.md'}")
 
 
 if __name__ == "__main__":
