@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +35,8 @@ from ..operations import (
 )
 from ..operations import save_answers as store_answers
 from ..reporting import reporting_summary
+from .cache import section_key
+from .cache import sections as section_cache
 from .fragments import option_inputs, question_intro
 from .progress import resume_section, review, section_progress
 
@@ -145,64 +148,90 @@ def section(assessment_id: int, section_id: str):
     current = next((s for s in sections if s.id == section_id), None)
     if current is None:
         abort(404)
+    if request.method == "GET":
+        key = section_key(bank, assessment, current)
+        questions = section_cache.get(key)
+        if questions is None:
+            answers = answers_by_question(assessment)
+            values = answer_values(answers.values())
+            views = _question_views(bank, assessment, current, answers, values)
+            form = build_section_form([v.question for v in views])(formdata=None)
+            _formdata_from_answers(form, views)
+            questions = _render_questions(bank, current, form, views, values, [])
+            section_cache.put(key, questions)
+        return _render_section(assessment, sections, current, None, questions)
+
+    editable_or_403(assessment)
     answers = answers_by_question(assessment)
     values = answer_values(answers.values())
     views = _question_views(bank, assessment, current, answers, values)
-    form_class = build_section_form([v.question for v in views])
-    read_only = not has_role("editor") or assessment.status == "final"
+    form = build_section_form([v.question for v in views])()
     conflicts: list[Conflict] = []
-    form = form_class()
-    if form.is_submitted():
-        editable_or_403(assessment)
-        if form.validate():
-            submitted = [
-                Submitted(
-                    question_id=v.question.id,
-                    value=form.answer_value(v.question),
-                    note=form.text_of(v.question, "note"),
-                    evidence=form.text_of(v.question, "evidence"),
-                    seen_version=form.seen(v.question)[0],
-                    seen_digest=form.seen(v.question)[1],
-                    keep_theirs=form.keeps_theirs(v.question),
-                )
-                for v in views
-            ]
-            conflicts = _save(bank, assessment, current.id, submitted, answers)
-            values = answer_values(answers_by_question(assessment).values())
-            if not conflicts:
-                return _after_save(assessment, form, sections, current, views, bank, values)
-            flash(
-                "Someone else changed some answers on this page after you opened it. "
-                "Your other answers are saved; choose which answer to keep below.",
-                "warning",
+    if form.validate():
+        submitted = [
+            Submitted(
+                question_id=v.question.id,
+                value=form.answer_value(v.question),
+                note=form.text_of(v.question, "note"),
+                evidence=form.text_of(v.question, "evidence"),
+                seen_version=form.seen(v.question)[0],
+                seen_digest=form.seen(v.question)[1],
+                keep_theirs=form.keeps_theirs(v.question),
             )
-            answers = answers_by_question(assessment)
-            views = _question_views(bank, assessment, current, answers, values)
-            for conflict in conflicts:
-                names = field_names(conflict.question.id)
-                form[names["version"]].data = _version_token(conflict.theirs)
-                form[names["resolve"]].data = "mine"
-        else:
-            flash("Some answers need correcting. Nothing on this page was saved yet.", "error")
+            for v in views
+        ]
+        conflicts = _save(bank, assessment, current.id, submitted, answers)
+        values = answer_values(answers_by_question(assessment).values())
+        if not conflicts:
+            return _after_save(assessment, form, sections, current, views, bank, values)
+        flash(
+            "Someone else changed some answers on this page after you opened it. "
+            "Your other answers are saved; choose which answer to keep below.",
+            "warning",
+        )
+        answers = answers_by_question(assessment)
+        views = _question_views(bank, assessment, current, answers, values)
+        for conflict in conflicts:
+            names = field_names(conflict.question.id)
+            form[names["version"]].data = _version_token(conflict.theirs)
+            form[names["resolve"]].data = "mine"
     else:
-        _formdata_from_answers(form, views)
+        flash("Some answers need correcting. Nothing on this page was saved yet.", "error")
+    questions = _render_questions(bank, current, form, views, values, conflicts)
+    return _render_section(assessment, sections, current, form, questions)
+
+
+def _render_questions(bank, current, form, views, values, conflicts) -> Markup:
+    """Render the questions of a section (the part of the page the cache keeps)."""
+    outside = {
+        qid: value
+        for qid, value in values.items()
+        if (question := bank.question(qid)) is not None and question.section != current.id
+    }
+    # The output of an autoescaping template: safe to embed as it is.
+    return Markup(  # noqa: S704  # nosec B704
+        render_template(
+            "wizard/_questions.html",
+            form=form,
+            views=views,
+            conflicts={c.question.id: c for c in conflicts},
+            outside_answers=outside,
+        )
+    )
+
+
+def _render_section(assessment, sections, current, form, questions: Markup):
     index = sections.index(current)
     return render_template(
         "wizard/section.html",
         assessment=assessment,
         section=current,
         form=form,
-        views=views,
-        conflicts={c.question.id: c for c in conflicts},
-        read_only=read_only,
+        questions=questions,
+        read_only=not has_role("editor") or assessment.status == "final",
         step=index + 1,
         steps=len(sections),
         previous=sections[index - 1] if index > 0 else None,
-        outside_answers={
-            qid: value
-            for qid, value in values.items()
-            if bank.question(qid) is not None and bank.question(qid).section != current.id
-        },
     )
 
 

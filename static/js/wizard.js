@@ -4,7 +4,8 @@
   "use strict";
   var form = document.querySelector("form.wizard");
   if (!form) { return; }
-  var outside = JSON.parse(form.getAttribute("data-outside") || "{}");
+  var holder = form.querySelector(".wizard-questions");
+  var outside = JSON.parse((holder && holder.getAttribute("data-outside")) || "{}");
 
   function answerOf(id) {
     var inputs = form.querySelectorAll('[name="answer-' + id + '"]');
