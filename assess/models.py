@@ -82,6 +82,8 @@ class Assessment(db.Model):
         CheckConstraint("status IN ('draft', 'final')", name="ck_assessment_status"),
         CheckConstraint("target >= 0 AND target <= 100", name="ck_assessment_target"),
         Index("ix_assessment_org_updated", "organisation_id", "updated_at"),
+        Index("ix_assessment_org_profile_updated", "organisation_id", "profile", "updated_at"),
+        Index("ix_assessment_org_title", "organisation_id", "title"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from assess import create_app
 from assess.extensions import db
@@ -30,23 +29,6 @@ def titles(html: str) -> list[str]:
 
 def when(day: int) -> datetime:
     return datetime(2025, 1, 1, 9, 0, tzinfo=UTC) + timedelta(days=day)
-
-
-@contextmanager
-def count_statements(app):
-    """Count the SQL statements sent to the database inside the block."""
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def test_dashboard_lists_the_columns_and_who_changed_last(app, client, accounts):
@@ -148,19 +130,6 @@ def _seed_many(app, count: int) -> None:
             values=values_for(bank, profile, pick, 25),
             updated_at=when(i),
         )
-
-
-def test_dashboard_statements_do_not_grow_with_the_list(app, client, accounts):
-    accounts.as_role("viewer")
-    _seed_many(app, 3)
-    client.get("/")  # warm up: nothing cached counts twice
-    with count_statements(app) as few:
-        assert client.get("/").status_code == 200
-    _seed_many(app, 57)
-    with count_statements(app) as many:
-        html = client.get("/?sort=score").get_data(as_text=True)
-    assert len(titles(html)) == 25
-    assert len(many) == len(few) <= 6, many
 
 
 def test_trend_on_the_dashboard_needs_two_of_a_profile(app, client, accounts):
