@@ -13,7 +13,8 @@ from .models import Assessment
 from .operations import answers_by_question, scorecard_for
 
 
-def _assessment(assessment_id: int) -> Assessment:
+def assessment_or_exit(assessment_id: int) -> Assessment:
+    """Return the assessment with this id, or stop the command with a clear message."""
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"There is no assessment {assessment_id}.")
@@ -25,7 +26,7 @@ def _assessment(assessment_id: int) -> Assessment:
 @with_appcontext
 def score_command(assessment_id: int) -> None:
     """Print the scorecard as JSON: overall, themes, recommendations, gaps, coverage."""
-    assessment = _assessment(assessment_id)
+    assessment = assessment_or_exit(assessment_id)
     bank = current_app.extensions["assess.bank"]
     card = scorecard_for(bank, assessment, answers_by_question(assessment).values())
     click.echo(json.dumps(card.to_json(), indent=2, ensure_ascii=False))

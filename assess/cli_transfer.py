@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
@@ -15,7 +13,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from .cli_assessments import assessment_or_exit
 from .extensions import db
+from .files import write_atomically
 from .models import Assessment, Organisation
 from .transfer.document import MAX_BYTES, InvalidDocument
 
@@ -40,9 +40,7 @@ def export_command(assessment_id: int, anonymised: bool) -> None:
     """Print assessment ID as `assess/assessment@1` JSON."""
     from .transfer.store import export_assessment
 
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise click.ClickException(f"There is no assessment {assessment_id}.")
+    assessment = assessment_or_exit(assessment_id)
     _dump(export_assessment(_bank(), assessment, anonymised))
 
 
@@ -124,19 +122,8 @@ def compare_command(assessment_ids: tuple[int, ...], output: Path | None) -> Non
         return
     from .comparison.render import comparison_pdf
 
-    _write_atomically(output, comparison_pdf(_bank(), view, datetime.now(UTC)))
+    write_atomically(output, comparison_pdf(_bank(), view, datetime.now(UTC)))
     click.echo(f"Wrote {output}.")
-
-
-def _write_atomically(output: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=output.resolve().parent, suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 TRANSFER_COMMANDS: list[click.Command] = [export_command, import_command, compare_command]

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,6 +21,8 @@ from urllib.request import DataHandler, Request
 import weasyprint
 from flask import current_app
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .files import write_atomically
 
 STATIC_SCHEME = "assess-static"
 STATIC_HOST = "app"
@@ -179,14 +179,7 @@ def cached_pdf(
         pass
     data = render_pdf(build_html(), folder, css)
     cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".pdf")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, data)
     for stale in cache_dir.glob(f"{kind}-{int(ident)}-*.pdf"):
         if stale.name != name:
             stale.unlink(missing_ok=True)

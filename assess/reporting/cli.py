@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..extensions import db
-from ..models import Assessment
+from ..cli_assessments import assessment_or_exit
+from ..files import write_atomically
 from .entries import load_reporting
 from .exports import reporting_csv, reporting_pdf
 
@@ -37,9 +35,7 @@ def reporting_command(assessment_id: int, instrument_name: str | None, output: P
     suffix = output.suffix.lower()
     if suffix not in (".pdf", ".csv"):
         raise click.UsageError("The output file must end in .pdf or .csv.")
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise click.ClickException(f"There is no assessment {assessment_id}.")
+    assessment = assessment_or_exit(assessment_id)
     data = load_reporting(current_app.extensions["assess.bank"], assessment)
     reports = list(data.crosswalk.instruments)
     if instrument_name:
@@ -56,17 +52,5 @@ def reporting_command(assessment_id: int, instrument_name: str | None, output: P
         body = reporting_pdf(assessment, data, reports)
     else:
         body = reporting_csv(assessment, data, reports)
-    _write(output, body)
+    write_atomically(output, body)
     click.echo(f"Wrote {output} ({len(reports)} instrument(s), {len(body) // 1024} KB).")
-
-
-def _write(output: Path, body: bytes) -> None:
-    """Write the file atomically, so a failed run never leaves half a file."""
-    handle, temporary = tempfile.mkstemp(dir=output.resolve().parent, prefix=".reporting-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
