@@ -137,7 +137,7 @@ def test_pages_have_no_inline_script_or_style(client, accounts):
         assert "<style" not in html and " style=" not in html, url
 
 
-def test_session_cookie_flags(app_config, tmp_path):
+def test_session_cookie_flags(app, app_config):
     from assess import create_app
 
     app = create_app(dict(app_config, SESSION_COOKIE_SECURE=True))
@@ -152,7 +152,7 @@ def test_session_cookie_flags(app_config, tmp_path):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
 
 
-def test_login_is_throttled_after_repeated_failures(app_config):
+def test_login_is_throttled_after_repeated_failures(app, app_config):
     from assess import create_app
 
     app = create_app(dict(app_config, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute"))
@@ -168,7 +168,7 @@ def test_login_is_throttled_after_repeated_failures(app_config):
     ).get_data(as_text=True)
 
 
-def test_unexpected_error_shows_a_friendly_page_and_is_logged(app_config, caplog):
+def test_unexpected_error_shows_a_friendly_page_and_is_logged(app, app_config, caplog):
     from assess import create_app
 
     app = create_app(dict(app_config, TESTING=False))
@@ -194,3 +194,26 @@ def test_oversized_request_is_refused_cleanly(app, client, accounts):
     )
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
+
+
+def test_session_lifetime_is_configurable(app, app_config):
+    from datetime import timedelta
+
+    from assess import create_app
+
+    app = create_app(dict(app_config, PERMANENT_SESSION_LIFETIME=timedelta(minutes=30)))
+    with app.app_context():
+        from assess.cli import add_user
+
+        add_user("c@d.org", "Org", "owner", PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    cookie = client.post("/login", data={"email": "c@d.org", "password": PASSWORD}).headers[
+        "Set-Cookie"
+    ]
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
+    left = expires - datetime.now(UTC)
+    assert timedelta(minutes=29) < left <= timedelta(minutes=30)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -55,6 +64,7 @@ def login():
         password_hash = user.password_hash if user is not None else None
         if verify_password(password_hash, form.password.data) and user is not None:
             login_user(user)
+            session.permanent = True  # expires after PERMANENT_SESSION_LIFETIME
             db.session.add(AuditEvent(user_id=user.id, kind="login", detail=email))
             db.session.commit()
             target = request.args.get("next")
