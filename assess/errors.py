@@ -30,7 +30,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        message = MESSAGES.get(code, error.description or "Something went wrong.")
+        # A 400 given a description with abort() says what exactly was wrong with the request.
+        specific = code == 400 and error.description != type(error).description
+        message = error.description if specific else MESSAGES.get(code, "Something went wrong.")
         return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 from sqlalchemy import select
 
 from .extensions import db, login_manager
@@ -27,7 +27,8 @@ def load_user(token: str) -> User | None:
 
 
 def register(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Add the security headers to every response; refuse NUL characters in requests."""
+    app.before_request(refuse_nul_characters)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -38,3 +39,11 @@ def register(app: Flask) -> None:
         if response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def refuse_nul_characters() -> None:
+    """Answer 400 to a form or query holding a NUL character: no database stores one."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400, "The request holds a NUL character, which cannot be stored.")

@@ -217,3 +217,19 @@ def test_session_lifetime_is_configurable(app, app_config):
     expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", cookie).group(1))
     left = expires - datetime.now(UTC)
     assert timedelta(minutes=29) < left <= timedelta(minutes=30)
+
+
+def test_nul_characters_are_refused_with_a_clear_message(app, client, accounts):
+    accounts.as_role("editor")
+    assessment_id = create_assessment(client)
+    response = save_section(
+        client, assessment_id, "regime", {"REG-02": "yes"}, **{"note-REG-02": "a\x00b"}
+    )
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
+    login = app.test_client().post("/login", data={"email": "x\x00@y.org", "password": "p"})
+    assert login.status_code == 400
+    with app.app_context():
+        assert (
+            db.session.scalar(select(AuditEvent).where(AuditEvent.kind == "login_failed")) is None
+        )

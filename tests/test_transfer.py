@@ -550,3 +550,21 @@ def test_round_trip_property_through_the_database(app, data):
         again = export_assessment(bank, db.session.get(Assessment, copy))
     assert again == document
     assert scorecard_json(app, copy) == scorecard_json(app, ident)
+
+
+def test_import_refuses_nul_characters_and_names_the_place(app, client, accounts):
+    accounts.as_role("editor")
+    document = {
+        "format": "assess/assessment@1",
+        "bank": {"version": app.extensions["assess.bank"].version},
+        "assessment": {"title": "With NUL", "profile": "state"},
+        "answers": [{"question": "REG-02", "value": "yes", "note": "bad\u0000note"}],
+    }
+    response = client.post(
+        "/assessments/import",
+        data={"file": (io.BytesIO(json.dumps(document).encode()), "nul.json")},
+        content_type="multipart/form-data",
+    )
+    assert "answers[0].note: contains a NUL character" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Assessment.id))) == 0

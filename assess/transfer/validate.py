@@ -51,7 +51,32 @@ def parse_document(raw: bytes, bank: Bank) -> Imported:
         raise InvalidDocument([f"{place}: malformed JSON: {error.msg}"]) from None
     except RecursionError:
         raise InvalidDocument(["file: malformed JSON: nested too deeply"]) from None
+    place = _nul_place(document, "")
+    if place is not None:
+        raise InvalidDocument([f"{place or 'file'}: contains a NUL character (\\u0000)"])
     return read_document(document, bank)
+
+
+def _nul_place(node: object, place: str) -> str | None:
+    """Return where a string holding a NUL character is (no database stores one), or None."""
+    if isinstance(node, str):
+        return place if "\x00" in node else None
+    if isinstance(node, dict):
+        items = [
+            (f"{place}.{key}" if place else str(key), key, value) for key, value in node.items()
+        ]
+        for where, key, value in items:
+            if "\x00" in str(key):
+                return where
+            found = _nul_place(value, where)
+            if found is not None:
+                return found
+    if isinstance(node, list):
+        for index, value in enumerate(node):
+            found = _nul_place(value, f"{place}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def read_document(document: object, bank: Bank) -> Imported:
