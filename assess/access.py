@@ -29,11 +29,7 @@ def current_membership() -> Membership | None:
     membership = None
     if current_user.is_authenticated:
         wanted = session.get("org_id")
-        memberships = db.session.scalars(
-            select(Membership)
-            .where(Membership.user_id == current_user.id)
-            .order_by(Membership.organisation_id)
-        ).all()
+        memberships = sorted(current_user.memberships, key=lambda m: m.organisation_id)
         membership = next(
             (m for m in memberships if m.organisation_id == wanted),
             memberships[0] if memberships else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from .extensions import db, login_manager
 from .models import User
@@ -20,7 +21,14 @@ def load_user(token: str) -> User | None:
     user_id, _, session_token = token.partition(":")
     if not user_id.isdigit() or not session_token:
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    # The memberships come in the same query: every page needs the user's role.
+    user = (
+        db.session.scalars(
+            select(User).options(joinedload(User.memberships)).where(User.id == int(user_id))
+        )
+        .unique()
+        .first()
+    )
     if user is None or user.session_token != session_token:
         return None
     return user
