@@ -275,7 +275,7 @@ def main() -> None:
     where = machine()
     lines = report_lines()
     print("Load (gunicorn, 2 workers, wrk on loopback):", flush=True)
-    lines += ["", "Load (gunicorn, 2 workers, wrk 15 s per URL on loopback):"]
+    lines += ["", "Load (gunicorn, 2 workers, wrk: 2 runs of 15 s per URL, the better kept):"]
     lines += ["  " + line for line in print_load(bench_load())]
     body = "\n".join(lines)
     (ROOT / "BENCHMARKS.md").write_text(
