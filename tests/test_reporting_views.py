@@ -20,7 +20,6 @@ from assess.extensions import db
 from assess.models import Assessment, ReportingEntry
 from assess.reporting import reporting_summary
 from assess.reporting.entries import digest
-from assess.reporting.exports import safe_cell
 
 from .wizard_helpers import create_assessment, save_section
 
@@ -225,15 +224,6 @@ def test_csv_export_reads_back_with_formulas_guarded(app, client, assessment_id)
     assert by_item["OP2-offences"]["Questions answered"] == "1"
     assert by_item["OP2-offences"]["Status"] == "Partly answered"
     assert len(rows) == 14
-
-
-def test_safe_cell_guards_formula_starts_only():
-    assert safe_cell("-1 kg") == "'-1 kg"
-    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
-    assert safe_cell("+1") == "'+1"
-    assert safe_cell("Plain") == "Plain"
-    assert safe_cell(3) == 3
-    assert safe_cell(None) == ""
 
 
 def pdf_pages(body: bytes) -> list[str]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -17,6 +15,7 @@ from ..config import PROJECT_ROOT
 from ..crosswalk import InstrumentReport
 from ..models import Assessment
 from ..pdf import cached_pdf, fingerprint
+from ..transfer.spreadsheet import csv_bytes
 from .entries import ReportingData
 
 CSV_COLUMNS = (
@@ -31,18 +30,7 @@ CSV_COLUMNS = (
     "Entry",
     "Entry source",
 )
-# A spreadsheet runs a cell beginning with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PACK_TEMPLATE = "reporting/pack.html"
-
-
-def safe_cell(value: object) -> object:
-    """Return the value for a CSV cell: text that a spreadsheet would run as a formula gets
-    a leading quote; numbers are left as they are."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_rows(
@@ -79,11 +67,7 @@ def reporting_csv(
     assessment: Assessment, data: ReportingData, reports: Sequence[InstrumentReport]
 ) -> bytes:
     """Return the CSV of these instruments: UTF-8 with a byte order mark, formulas guarded."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in csv_rows(assessment, data, reports):
-        writer.writerow([safe_cell(cell) for cell in row])
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes(csv_rows(assessment, data, reports))
 
 
 def pack_html(
