@@ -34,14 +34,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    app = create_app(_config(database_url, tmp_path_factory.mktemp("pdf")))
+    app = create_app(make_config(database_url, tmp_path_factory.mktemp("pdf")))
     with app.app_context():
         db.drop_all()
         db.create_all()
         db.engine.dispose()
 
 
-def _config(database_url: str, pdf_dir: Path, **extra: object) -> dict[str, object]:
+def make_config(database_url: str, pdf_dir: Path, **extra: object) -> dict[str, object]:
+    """Return the test configuration; `extra` overrides or adds settings."""
     config: dict[str, object] = {
         "TESTING": True,
         "SECRET_KEY": "test",
@@ -74,7 +75,7 @@ def empty_tables() -> None:
 @pytest.fixture
 def app_config(database_url: str, tmp_path: Path) -> dict[str, object]:
     """The test configuration; tests may change it before the `app` fixture is built."""
-    return _config(database_url, tmp_path / "pdf-cache")
+    return make_config(database_url, tmp_path / "pdf-cache")
 
 
 @pytest.fixture

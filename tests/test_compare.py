@@ -13,46 +13,9 @@ from assess.bank import AnswerValue, Bank, load_bank
 from assess.compare import Compared, change_of, compare
 from assess.scoring import AnswerSet, score
 
+from .test_scoring import A_VALUES, B_VALUES, C_VALUES
+
 MINI = Path(__file__).parent / "fixtures" / "banks" / "mini"
-
-# The answer sets of tests/test_scoring.py (scores computed by hand there).
-A_VALUES: dict[str, AnswerValue] = {
-    "S-TRANSPORT": "yes",
-    "S-NAME": "Ruritania",
-    "L-01": "developing",
-    "L-02": "partial",
-    "L-03": "12",
-    "L-04": "full",  # operator only: hidden
-    "P-01": "established",
-    "P-02": ("guard", "alarm"),
-    "P-03": "no",
-    "P-04": "initial",
-    "R-1": "yes",
-    "R-3": "yes",  # operator only: hidden
-}
-
-B_VALUES: dict[str, AnswerValue] = {
-    "S-TRANSPORT": "unprotected",
-    "L-01": "not_started",
-    "L-02": "yes",
-    "P-01": "advanced",
-    "P-02": ("fence",),
-    "P-03": "no",
-    "R-1": "partial",
-}
-
-C_VALUES: dict[str, AnswerValue] = {
-    "S-TRANSPORT": "no",
-    "L-01": "advanced",
-    "L-02": "yes",
-    "L-04": "some",
-    "P-01": "initial",
-    "P-02": ("none", "alarm"),
-    "P-03": "yes",
-    "P-04": "advanced",
-    "P-05": "2024-01-01",
-    "R-3": "na",
-}
 
 
 @pytest.fixture(scope="module")

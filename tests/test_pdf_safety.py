@@ -19,6 +19,8 @@ from assess.extensions import db
 from assess.operations import Submitted, create_assessment, save_answers
 from assess.pdf import BASE_URL, FetchRefused, StaticOnlyFetcher, render_pdf
 
+from .conftest import empty_tables, make_config
+
 PASSWORD = "correct horse battery staple"
 MINI_BANK = PROJECT_ROOT / "tests" / "fixtures" / "banks" / "mini"
 STATIC = PROJECT_ROOT / "static"
@@ -147,21 +149,10 @@ def hostile(_schema, database_url, tmp_path_factory, trap) -> dict[str, object]:
     port, _ = trap
     evil = " ".join(payloads(port))
     cache = tmp_path_factory.mktemp("hostile-cache")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "PDF_CACHE_DIR": str(cache),
-            "QUESTIONS_DIR": str(MINI_BANK),
-        }
-    )
+    app = create_app(make_config(database_url, cache, QUESTIONS_DIR=str(MINI_BANK)))
     long_note = ("Long note " + "lorem ipsum dolor sit amet " * 3800)[:100_000] + " END-OF-NOTE"
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+        empty_tables()
         bank = app.extensions["assess.bank"]
         user = add_user("owner@a.example", '<img src="file:///etc/passwd">', "owner", PASSWORD)
         assessment = create_assessment(

@@ -24,6 +24,8 @@ from assess.extensions import db
 from assess.models import Assessment
 from assess.operations import Submitted, create_assessment, save_answers
 
+from .conftest import empty_tables, make_config
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery staple"
 MARKING = "SECRET // ASSESS TEST MARKING"
@@ -33,21 +35,9 @@ MINI_BANK = ROOT / "tests" / "fixtures" / "banks" / "mini"
 
 def make_app(database_url: str, cache: Path, bank: Path) -> Flask:
     """An app of its own (module fixtures cannot use the function-scoped `app`)."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            "PDF_CACHE_DIR": str(cache),
-            "QUESTIONS_DIR": str(bank),
-        }
-    )
+    app = create_app(make_config(database_url, cache, QUESTIONS_DIR=str(bank)))
     with app.app_context():
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
-        db.session.commit()
+        empty_tables()
     return app
 
 
