@@ -174,11 +174,12 @@ def section(assessment_id: int, section_id: str):
                 value=form.answer_value(v.question),
                 note=form.text_of(v.question, "note"),
                 evidence=form.text_of(v.question, "evidence"),
-                seen_version=form.seen(v.question)[0],
-                seen_digest=form.seen(v.question)[1],
+                seen_version=seen[0],
+                seen_digest=seen[1],
                 keep_theirs=form.keeps_theirs(v.question),
             )
             for v in views
+            for seen in (form.seen(v.question),)
         ]
         conflicts = _save(bank, assessment, current.id, submitted, answers)
         values = answer_values(answers_by_question(assessment).values())
@@ -250,12 +251,11 @@ def _save(bank, assessment, section_id, submitted, answers) -> list[Conflict]:
 
 
 def _after_save(assessment, form, sections, current, views, bank, values):
+    applicable = applicable_questions(bank, assessment.profile, values)
     newly_shown = [
-        q.id
-        for q in current.questions_for(assessment.profile)
-        if q.id in applicable_questions(bank, assessment.profile, values)
-        and not next(v for v in views if v.question.id == q.id).applicable
-        and q.id not in values
+        v.question.id
+        for v in views
+        if v.question.id in applicable and not v.applicable and v.question.id not in values
     ]
     if form.save_exit.data:
         flash("Your answers are saved. You can resume where you left off.", "info")
